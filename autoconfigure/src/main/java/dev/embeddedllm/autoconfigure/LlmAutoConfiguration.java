@@ -1,0 +1,57 @@
+package dev.embeddedllm.autoconfigure;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import ai.djl.engine.Engine;
+
+import dev.embeddedllm.GenerationOptions;
+import dev.embeddedllm.LlmClient;
+import dev.embeddedllm.runtime.LocalLlmClient;
+
+/**
+ * Auto-configuration of an {@link LlmClient} that runs the checkpoint at
+ * {@code llm.model.path} in this JVM.
+ */
+@AutoConfiguration
+@ConditionalOnClass({ LlmClient.class, Engine.class })
+@ConditionalOnBooleanProperty(name = "llm.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LlmProperties.class)
+public class LlmAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LlmClient llmClient(LlmProperties properties) {
+		Path modelPath = properties.getModel().getPath();
+		if (modelPath == null) {
+			throw new MissingModelPathException();
+		}
+		LlmProperties.Runtime runtime = properties.getRuntime();
+		return LocalLlmClient.builder(modelPath)
+			.device(runtime.getDevice())
+			.dtype(runtime.getDtype())
+			.contextLength(runtime.getContextLength())
+			.maxTokensLimit(properties.getGeneration().getMaxTokensLimit())
+			.defaultOptions(defaultOptions(properties.getGeneration()))
+			.chatTemplate(properties.getModel().getChatTemplate())
+			.build();
+	}
+
+	private static GenerationOptions defaultOptions(LlmProperties.Generation generation) {
+		return GenerationOptions.builder()
+			.maxTokens(generation.getMaxTokens())
+			.temperature(generation.getTemperature())
+			.topP(generation.getTopP())
+			.topK(generation.getTopK())
+			.seed(generation.getSeed())
+			.stop(generation.getStop())
+			.build();
+	}
+
+}

@@ -1,0 +1,260 @@
+package dev.embeddedllm.autoconfigure;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import dev.embeddedllm.GenerationOptions;
+import dev.embeddedllm.runtime.RuntimeDtype;
+
+/**
+ * Configuration of the in-process model, under the {@code llm} prefix.
+ */
+@ConfigurationProperties("llm")
+public class LlmProperties {
+
+	/**
+	 * Whether to create the LlmClient bean and the REST endpoints.
+	 */
+	private boolean enabled = true;
+
+	private final Model model = new Model();
+
+	private final Runtime runtime = new Runtime();
+
+	private final Generation generation = new Generation();
+
+	private final Web web = new Web();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Model getModel() {
+		return this.model;
+	}
+
+	public Runtime getRuntime() {
+		return this.runtime;
+	}
+
+	public Generation getGeneration() {
+		return this.generation;
+	}
+
+	public Web getWeb() {
+		return this.web;
+	}
+
+	/**
+	 * The checkpoint to load.
+	 */
+	public static class Model {
+
+		/**
+		 * Folder of a Hugging Face checkpoint: config.json, model.safetensors (or a sharded
+		 * model.safetensors.index.json) and tokenizer.json.
+		 */
+		private @Nullable Path path;
+
+		/**
+		 * Jinja chat template that replaces the chat_template of tokenizer_config.json, for
+		 * models that ship none.
+		 */
+		private @Nullable String chatTemplate;
+
+		public @Nullable Path getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable Path path) {
+			this.path = path;
+		}
+
+		public @Nullable String getChatTemplate() {
+			return this.chatTemplate;
+		}
+
+		public void setChatTemplate(@Nullable String chatTemplate) {
+			this.chatTemplate = chatTemplate;
+		}
+
+	}
+
+	/**
+	 * Where and how the model runs.
+	 */
+	public static class Runtime {
+
+		/**
+		 * Device to run on: 'auto' (the first GPU that DJL's PyTorch engine sees, else the
+		 * CPU), 'cpu', 'gpu' or 'gpu:N'.
+		 */
+		private String device = "auto";
+
+		/**
+		 * Data type of weights and activations. 'auto' is float32 on the CPU and float16 on a
+		 * GPU.
+		 */
+		private RuntimeDtype dtype = RuntimeDtype.AUTO;
+
+		/**
+		 * Maximum number of tokens of prompt and completion together. 0 uses the model's
+		 * max_position_embeddings; larger values are lowered to it.
+		 */
+		private int contextLength = 0;
+
+		public String getDevice() {
+			return this.device;
+		}
+
+		public void setDevice(String device) {
+			this.device = device;
+		}
+
+		public RuntimeDtype getDtype() {
+			return this.dtype;
+		}
+
+		public void setDtype(RuntimeDtype dtype) {
+			this.dtype = dtype;
+		}
+
+		public int getContextLength() {
+			return this.contextLength;
+		}
+
+		public void setContextLength(int contextLength) {
+			this.contextLength = contextLength;
+		}
+
+	}
+
+	/**
+	 * Sampling defaults for requests that do not set them.
+	 */
+	public static class Generation {
+
+		/**
+		 * Number of tokens to generate when a request does not say.
+		 */
+		private int maxTokens = GenerationOptions.DEFAULT_MAX_TOKENS;
+
+		/**
+		 * Largest max_tokens a request may ask for; larger requests are rejected.
+		 */
+		private int maxTokensLimit = 4096;
+
+		/**
+		 * Softmax temperature; 0 selects greedy decoding.
+		 */
+		private double temperature = GenerationOptions.DEFAULT_TEMPERATURE;
+
+		/**
+		 * Nucleus sampling mass in (0, 1]; 1 turns the filter off.
+		 */
+		private double topP = GenerationOptions.DEFAULT_TOP_P;
+
+		/**
+		 * Number of most likely tokens sampling keeps; 0 turns the filter off.
+		 */
+		private int topK = GenerationOptions.DEFAULT_TOP_K;
+
+		/**
+		 * Random seed for requests that set none, which makes sampled output repeatable.
+		 * Unset gives every request its own seed.
+		 */
+		private @Nullable Long seed;
+
+		/**
+		 * Strings that end generation; the output stops before them.
+		 */
+		private List<String> stop = new ArrayList<>();
+
+		public int getMaxTokens() {
+			return this.maxTokens;
+		}
+
+		public void setMaxTokens(int maxTokens) {
+			this.maxTokens = maxTokens;
+		}
+
+		public int getMaxTokensLimit() {
+			return this.maxTokensLimit;
+		}
+
+		public void setMaxTokensLimit(int maxTokensLimit) {
+			this.maxTokensLimit = maxTokensLimit;
+		}
+
+		public double getTemperature() {
+			return this.temperature;
+		}
+
+		public void setTemperature(double temperature) {
+			this.temperature = temperature;
+		}
+
+		public double getTopP() {
+			return this.topP;
+		}
+
+		public void setTopP(double topP) {
+			this.topP = topP;
+		}
+
+		public int getTopK() {
+			return this.topK;
+		}
+
+		public void setTopK(int topK) {
+			this.topK = topK;
+		}
+
+		public @Nullable Long getSeed() {
+			return this.seed;
+		}
+
+		public void setSeed(@Nullable Long seed) {
+			this.seed = seed;
+		}
+
+		public List<String> getStop() {
+			return this.stop;
+		}
+
+		public void setStop(List<String> stop) {
+			this.stop = stop;
+		}
+
+	}
+
+	/**
+	 * The REST endpoints.
+	 */
+	public static class Web {
+
+		/**
+		 * Whether to expose POST /api/generate in a servlet web application.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.embeddedllm.autoconfigure.web;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.DispatcherServlet;
+
+import dev.embeddedllm.LlmClient;
+import dev.embeddedllm.autoconfigure.LlmAutoConfiguration;
+
+/**
+ * Auto-configuration of the REST endpoints in a servlet web application.
+ */
+@AutoConfiguration(after = LlmAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBean(LlmClient.class)
+@ConditionalOnBooleanProperty(name = "llm.web.enabled", matchIfMissing = true)
+public class LlmWebAutoConfiguration {
+
+	@Bean
+	GenerateController llmGenerateController(LlmClient client) {
+		return new GenerateController(client);
+	}
+
+	@Bean
+	LlmWebExceptionHandler llmWebExceptionHandler() {
+		return new LlmWebExceptionHandler();
+	}
+
+}
