@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -141,7 +142,7 @@ public final class SafetensorsFile implements AutoCloseable {
 		long elements = 1;
 		for (int i = 0; i < shape.length; i++) {
 			JsonNode dimension = shapeNode.get(i);
-			if (!dimension.canConvertToLong() || dimension.asLong() < 0) {
+			if (!dimension.isIntegralNumber() || !dimension.canConvertToLong() || dimension.asLong() < 0) {
 				throw new SafetensorsException(path,
 						"tensor '" + name + "' has invalid dimension " + dimension + " in its shape.");
 			}
@@ -150,13 +151,17 @@ public final class SafetensorsFile implements AutoCloseable {
 		}
 
 		JsonNode offsets = node.path("data_offsets");
-		if (!offsets.isArray() || offsets.size() != 2 || !offsets.get(0).canConvertToLong()
-				|| !offsets.get(1).canConvertToLong()) {
+		if (!offsets.isArray() || offsets.size() != 2 || !offsets.get(0).isIntegralNumber()
+				|| !offsets.get(1).isIntegralNumber()) {
 			throw new SafetensorsException(path, "tensor '" + name + "' needs data_offsets [begin, end].");
 		}
 		long begin = offsets.get(0).asLong();
 		long end = offsets.get(1).asLong();
-		if (begin < 0 || end < begin || end > dataSize) {
+		if (end < begin) {
+			throw new SafetensorsException(path, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
+					+ "] whose begin is after its end.");
+		}
+		if (begin < 0 || end > dataSize) {
 			throw new SafetensorsException(path, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
 					+ "] outside the data section of " + dataSize + " bytes. The file is truncated or corrupt.");
 		}
@@ -165,7 +170,7 @@ public final class SafetensorsFile implements AutoCloseable {
 		if (end - begin != expectedBytes) {
 			throw new SafetensorsException(path,
 					"tensor '" + name + "' has " + (end - begin) + " bytes of data, but dtype " + dtype + " and shape "
-							+ java.util.Arrays.toString(shape) + " need " + expectedBytes + " bytes.");
+							+ Arrays.toString(shape) + " need " + expectedBytes + " bytes.");
 		}
 		return new TensorInfo(name, dtype, shape, begin, end);
 	}

@@ -101,13 +101,9 @@ public final class LocalLlmClient implements LlmClient {
 			throw new InvalidRequestException("max_tokens", "Invalid max_tokens " + maxTokens + ": it must be at most "
 					+ this.maxTokensLimit + " (llm.generation.max-tokens-limit).");
 		}
-		int[] promptIds = tokenize(request);
-
 		this.lock.lock();
 		try {
-			if (this.closed) {
-				throw new LlmException("Model '" + this.name + "' is closed.");
-			}
+			int[] promptIds = tokenize(request);
 			return run(promptIds, options, listener);
 		}
 		finally {
@@ -122,6 +118,7 @@ public final class LocalLlmClient implements LlmClient {
 	 * token in the context window, or chat messages reach a model without a chat template
 	 */
 	public int[] tokenize(GenerationRequest request) {
+		requireOpen();
 		int[] ids;
 		String field;
 		if (request.isChat()) {
@@ -196,6 +193,12 @@ public final class LocalLlmClient implements LlmClient {
 				new Usage(promptIds.length, completionIds.size()), completionIds);
 	}
 
+	private void requireOpen() {
+		if (this.closed) {
+			throw new LlmException("Model '" + this.name + "' is closed.");
+		}
+	}
+
 	private static void emit(String delta, StringBuilder text, Consumer<String> listener) {
 		if (!delta.isEmpty()) {
 			text.append(delta);
@@ -216,8 +219,11 @@ public final class LocalLlmClient implements LlmClient {
 	 */
 	public float[] promptLogits(int[] promptIds) {
 		this.lock.lock();
-		try (KvCache cache = this.model.newKvCache(promptIds.length)) {
-			return this.model.forward(promptIds, cache);
+		try {
+			requireOpen();
+			try (KvCache cache = this.model.newKvCache(promptIds.length)) {
+				return this.model.forward(promptIds, cache);
+			}
 		}
 		finally {
 			this.lock.unlock();
@@ -358,7 +364,7 @@ public final class LocalLlmClient implements LlmClient {
 					model = LlamaModel.load(checkpoint, manager, selectedDevice, dataType, context);
 					tokenizer = LlmTokenizer.load(checkpoint.tokenizerFile());
 					ChatTemplate template = ChatTemplates.resolve(checkpoint, this.chatTemplate);
-					GenerationOptions merged = this.defaults.withDefaults(GenerationOptions.ofDefaults());
+					GenerationOptions merged = limitDefaultMaxTokens(this.defaults.withDefaults(GenerationOptions.ofDefaults()));
 					LocalLlmClient client = new LocalLlmClient(checkpoint.name(), manager, model, tokenizer, template,
 							checkpoint.eosTokenIds(), context, this.maxTokensLimit, merged);
 					long millis = (System.nanoTime() - start) / 1_000_000;
@@ -381,6 +387,15 @@ public final class LocalLlmClient implements LlmClient {
 					throw ex;
 				}
 			}
+		}
+
+		private GenerationOptions limitDefaultMaxTokens(GenerationOptions merged) {
+			int maxTokens = Objects.requireNonNull(merged.maxTokens());
+			if (maxTokens <= this.maxTokensLimit) {
+				return merged;
+			}
+			logger.warn("Default max tokens {} exceeds the max tokens limit; using {}", maxTokens, this.maxTokensLimit);
+			return GenerationOptions.builder().maxTokens(this.maxTokensLimit).build().withDefaults(merged);
 		}
 
 		private int resolveContextLength(ModelConfig config) {
