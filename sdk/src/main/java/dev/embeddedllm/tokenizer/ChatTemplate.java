@@ -1,7 +1,11 @@
 package dev.embeddedllm.tokenizer;
 
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +13,7 @@ import java.util.stream.Collectors;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -22,9 +27,17 @@ import dev.embeddedllm.InvalidRequestException;
  *
  * <p>
  * The environment matches the one transformers builds for {@code apply_chat_template}:
- * {@code trim_blocks} and {@code lstrip_blocks} on, the variables {@code messages},
- * {@code add_generation_prompt}, {@code bos_token} and {@code eos_token}, and a
- * {@code raise_exception(message)} function whose message becomes the request error.
+ * {@code trim_blocks} and {@code lstrip_blocks} on, whitespace control ({@code {{-},
+ * {@code -%}}) on expressions and comments as in Python Jinja, the variables
+ * {@code messages}, {@code add_generation_prompt}, {@code bos_token} and
+ * {@code eos_token}, and a {@code raise_exception(message)} function whose message becomes
+ * the request error.
+ *
+ * <p>
+ * Templates that call {@code strftime_now} (Llama 3.2) get {@code date_string} set to
+ * today's date instead, because Jinjava does not report registered functions as defined;
+ * the rendered text is the same as transformers' for the {@code "%d %b %Y"} format those
+ * templates use.
  */
 public final class ChatTemplate {
 
@@ -36,13 +49,29 @@ public final class ChatTemplate {
 
 	private final String eosToken;
 
+	private static final DateTimeFormatter DATE_STRING = DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.ENGLISH);
+
 	private final Jinjava jinjava;
 
+	private final Clock clock;
+
 	public ChatTemplate(String source, String bosToken, String eosToken) {
+		this(source, bosToken, eosToken, Clock.systemDefaultZone());
+	}
+
+	/**
+	 * Creates a template whose {@code date_string} comes from {@code clock}.
+	 */
+	public ChatTemplate(String source, String bosToken, String eosToken, Clock clock) {
 		this.source = source;
 		this.bosToken = bosToken;
 		this.eosToken = eosToken;
-		JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build();
+		this.clock = clock;
+		JinjavaConfig config = JinjavaConfig.newBuilder()
+			.withTrimBlocks(true)
+			.withLstripBlocks(true)
+			.withLegacyOverrides(LegacyOverrides.newBuilder().withUseTrimmingForNotesAndExpressions(true).build())
+			.build();
 		this.jinjava = new Jinjava(config);
 		this.jinjava.getGlobalContext()
 			.registerFunction(new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raiseException",
@@ -68,6 +97,9 @@ public final class ChatTemplate {
 		context.put("add_generation_prompt", addGenerationPrompt);
 		context.put("bos_token", this.bosToken);
 		context.put("eos_token", this.eosToken);
+		if (this.source.contains("strftime_now")) {
+			context.put("date_string", LocalDate.now(this.clock).format(DATE_STRING));
+		}
 
 		RenderResult result = this.jinjava.renderForResult(this.source, context);
 		List<TemplateError> fatal = result.getErrors()
@@ -81,10 +113,20 @@ public final class ChatTemplate {
 		return result.getOutput();
 	}
 
+	/**
+	 * Returns the message of a failed render; for {@code raise_exception} the template's own
+	 * message, which Jinjava keeps in the root cause.
+	 */
 	private static String describe(TemplateError error) {
-		String message = String.valueOf(error.getMessage());
-		int raised = message.indexOf(RAISE_PREFIX);
-		return (raised >= 0) ? message.substring(raised + RAISE_PREFIX.length()) : message;
+		Throwable cause = error.getException();
+		while (cause != null) {
+			String message = cause.getMessage();
+			if (message != null && message.startsWith(RAISE_PREFIX)) {
+				return message.substring(RAISE_PREFIX.length());
+			}
+			cause = cause.getCause();
+		}
+		return String.valueOf(error.getMessage());
 	}
 
 	/**
