@@ -1,5 +1,6 @@
 package dev.embeddedllm;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +32,44 @@ public interface LlmClient extends AutoCloseable {
 	 * fit the context window
 	 */
 	GenerationResult stream(GenerationRequest request, Consumer<String> listener);
+
+	/**
+	 * Renders chat messages through the model's chat template, as the model sees them.
+	 * @throws InvalidRequestException if the model has no chat template or the template
+	 * rejects the messages
+	 * @throws UnsupportedOperationException if this client cannot inspect prompts
+	 */
+	default String applyChatTemplate(List<ChatMessage> messages, boolean addGenerationPrompt) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not render chat templates.");
+	}
+
+	/**
+	 * Encodes text into token ids, with the tokenizer's special tokens (such as BOS) when
+	 * {@code addSpecialTokens} is true.
+	 * @throws UnsupportedOperationException if this client cannot inspect prompts
+	 */
+	default int[] tokenize(String text, boolean addSpecialTokens) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose its tokenizer.");
+	}
+
+	/**
+	 * Encodes chat messages into exactly the ids the model is fed for them.
+	 * @throws InvalidRequestException if the model has no chat template or the template
+	 * rejects the messages
+	 * @throws UnsupportedOperationException if this client cannot inspect prompts
+	 */
+	default int[] tokenizeChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose its tokenizer.");
+	}
+
+	/**
+	 * Decodes token ids into text, special tokens included.
+	 * @throws InvalidRequestException if an id is outside the vocabulary
+	 * @throws UnsupportedOperationException if this client cannot inspect prompts
+	 */
+	default String detokenize(int[] ids) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose its tokenizer.");
+	}
 
 	/**
 	 * Returns a description of the model behind this client.

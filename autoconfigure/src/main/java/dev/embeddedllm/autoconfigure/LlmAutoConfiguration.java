@@ -7,12 +7,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import ai.djl.engine.Engine;
 
 import dev.embeddedllm.GenerationOptions;
 import dev.embeddedllm.LlmClient;
+import dev.embeddedllm.prompt.PromptTemplateRegistry;
 import dev.embeddedllm.runtime.LocalLlmClient;
 
 /**
@@ -41,6 +43,12 @@ public class LlmAutoConfiguration {
 			.defaultOptions(defaultOptions(properties.getGeneration()))
 			.chatTemplate(properties.getModel().getChatTemplate())
 			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PromptTemplateRegistry promptTemplateRegistry(LlmProperties properties, ApplicationContext context) {
+		return PromptTemplateLoader.load(properties.getPrompts(), context);
 	}
 
 	private static GenerationOptions defaultOptions(LlmProperties.Generation generation) {

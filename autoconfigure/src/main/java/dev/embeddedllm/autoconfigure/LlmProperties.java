@@ -2,7 +2,9 @@ package dev.embeddedllm.autoconfigure;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +32,8 @@ public class LlmProperties {
 
 	private final Web web = new Web();
 
+	private final Prompts prompts = new Prompts();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -52,6 +56,10 @@ public class LlmProperties {
 
 	public Web getWeb() {
 		return this.web;
+	}
+
+	public Prompts getPrompts() {
+		return this.prompts;
 	}
 
 	/**
@@ -253,6 +261,159 @@ public class LlmProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * The prompt-template registry.
+	 */
+	public static class Prompts {
+
+		/**
+		 * Folders of prompt template files (*.yaml, *.yml, *.json), as Spring resource
+		 * locations such as 'classpath:/prompts/' or 'file:/etc/chatbot/prompts/'.
+		 */
+		private List<String> locations = new ArrayList<>(List.of("classpath:/prompts/"));
+
+		/**
+		 * Templates defined in properties, by name; they replace file templates of the same
+		 * name.
+		 */
+		private Map<String, InlineTemplate> templates = new LinkedHashMap<>();
+
+		public List<String> getLocations() {
+			return this.locations;
+		}
+
+		public void setLocations(List<String> locations) {
+			this.locations = locations;
+		}
+
+		public Map<String, InlineTemplate> getTemplates() {
+			return this.templates;
+		}
+
+		public void setTemplates(Map<String, InlineTemplate> templates) {
+			this.templates = templates;
+		}
+
+	}
+
+	/**
+	 * A prompt template written in properties.
+	 */
+	public static class InlineTemplate {
+
+		/**
+		 * Version label, for logs and clients.
+		 */
+		private @Nullable String version;
+
+		/**
+		 * System message, with {variable} placeholders.
+		 */
+		private @Nullable String system;
+
+		/**
+		 * User message, with {variable} placeholders.
+		 */
+		private @Nullable String user;
+
+		/**
+		 * Few-shot examples shown before the live user message.
+		 */
+		private List<Example> examples = new ArrayList<>();
+
+		/**
+		 * Default temperature of requests that use this template.
+		 */
+		private @Nullable Double temperature;
+
+		/**
+		 * Default max tokens of requests that use this template.
+		 */
+		private @Nullable Integer maxTokens;
+
+		public @Nullable String getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(@Nullable String version) {
+			this.version = version;
+		}
+
+		public @Nullable String getSystem() {
+			return this.system;
+		}
+
+		public void setSystem(@Nullable String system) {
+			this.system = system;
+		}
+
+		public @Nullable String getUser() {
+			return this.user;
+		}
+
+		public void setUser(@Nullable String user) {
+			this.user = user;
+		}
+
+		public List<Example> getExamples() {
+			return this.examples;
+		}
+
+		public void setExamples(List<Example> examples) {
+			this.examples = examples;
+		}
+
+		public @Nullable Double getTemperature() {
+			return this.temperature;
+		}
+
+		public void setTemperature(@Nullable Double temperature) {
+			this.temperature = temperature;
+		}
+
+		public @Nullable Integer getMaxTokens() {
+			return this.maxTokens;
+		}
+
+		public void setMaxTokens(@Nullable Integer maxTokens) {
+			this.maxTokens = maxTokens;
+		}
+
+	}
+
+	/**
+	 * A few-shot example: an input and the output the model should imitate.
+	 */
+	public static class Example {
+
+		/**
+		 * Example user message.
+		 */
+		private String input = "";
+
+		/**
+		 * Example assistant reply.
+		 */
+		private String output = "";
+
+		public String getInput() {
+			return this.input;
+		}
+
+		public void setInput(String input) {
+			this.input = input;
+		}
+
+		public String getOutput() {
+			return this.output;
+		}
+
+		public void setOutput(String output) {
+			this.output = output;
 		}
 
 	}

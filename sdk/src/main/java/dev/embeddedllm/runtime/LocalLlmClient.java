@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.embeddedllm.ChatMessage;
 import dev.embeddedllm.FinishReason;
 import dev.embeddedllm.GenerationOptions;
 import dev.embeddedllm.GenerationRequest;
@@ -31,6 +32,7 @@ import dev.embeddedllm.Usage;
 import dev.embeddedllm.model.Checkpoint;
 import dev.embeddedllm.model.ModelConfig;
 import dev.embeddedllm.sampling.Sampler;
+import dev.embeddedllm.tokenizer.ChatPromptEncoder;
 import dev.embeddedllm.tokenizer.ChatTemplate;
 import dev.embeddedllm.tokenizer.IncrementalDetokenizer;
 import dev.embeddedllm.tokenizer.LlmTokenizer;
@@ -53,7 +55,7 @@ public final class LocalLlmClient implements LlmClient {
 
 	private final LlmTokenizer tokenizer;
 
-	private final @Nullable ChatTemplate chatTemplate;
+	private final @Nullable ChatPromptEncoder chatEncoder;
 
 	private final Set<Integer> eosTokenIds;
 
@@ -74,7 +76,7 @@ public final class LocalLlmClient implements LlmClient {
 		this.manager = manager;
 		this.model = model;
 		this.tokenizer = tokenizer;
-		this.chatTemplate = chatTemplate;
+		this.chatEncoder = (chatTemplate != null) ? new ChatPromptEncoder(chatTemplate, tokenizer) : null;
 		this.eosTokenIds = eosTokenIds;
 		this.contextLength = contextLength;
 		this.maxTokensLimit = maxTokensLimit;
@@ -103,7 +105,7 @@ public final class LocalLlmClient implements LlmClient {
 		}
 		this.lock.lock();
 		try {
-			int[] promptIds = tokenize(request);
+			int[] promptIds = promptIds(request);
 			return run(promptIds, options, listener);
 		}
 		finally {
@@ -117,17 +119,12 @@ public final class LocalLlmClient implements LlmClient {
 	 * @throws InvalidRequestException if the prompt does not leave room for one generated
 	 * token in the context window, or chat messages reach a model without a chat template
 	 */
-	public int[] tokenize(GenerationRequest request) {
+	private int[] promptIds(GenerationRequest request) {
 		requireOpen();
 		int[] ids;
 		String field;
 		if (request.isChat()) {
-			if (this.chatTemplate == null) {
-				throw new InvalidRequestException("messages", "Model '" + this.name
-						+ "' has no chat template in tokenizer_config.json; send a raw prompt instead of chat messages.");
-			}
-			String text = this.chatTemplate.render(Objects.requireNonNull(request.messages()), true);
-			ids = this.tokenizer.encode(text, false);
+			ids = requireChatEncoder().encode(Objects.requireNonNull(request.messages()), true);
 			field = "messages";
 		}
 		else {
@@ -193,6 +190,55 @@ public final class LocalLlmClient implements LlmClient {
 				new Usage(promptIds.length, completionIds.size()), completionIds);
 	}
 
+	/**
+	 * Renders chat messages through the model's chat template, as the model would see them.
+	 * @throws InvalidRequestException if the model has no chat template or the template
+	 * rejects the messages
+	 */
+	@Override
+	public String applyChatTemplate(List<ChatMessage> messages, boolean addGenerationPrompt) {
+		requireOpen();
+		return requireChatEncoder().render(messages, addGenerationPrompt);
+	}
+
+	/**
+	 * Encodes chat messages into the ids the model is fed.
+	 * @throws InvalidRequestException if the model has no chat template or the template
+	 * rejects the messages
+	 */
+	@Override
+	public int[] tokenizeChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
+		requireOpen();
+		return requireChatEncoder().encode(messages, addGenerationPrompt);
+	}
+
+	@Override
+	public int[] tokenize(String text, boolean addSpecialTokens) {
+		requireOpen();
+		return this.tokenizer.encode(text, addSpecialTokens);
+	}
+
+	@Override
+	public String detokenize(int[] ids) {
+		requireOpen();
+		int vocabularySize = Math.max(this.tokenizer.vocabularySize(), this.model.config().vocabSize());
+		for (int id : ids) {
+			if (id < 0 || id >= vocabularySize) {
+				throw new InvalidRequestException("tokens",
+						"Invalid token id " + id + ": ids must be in [0, " + vocabularySize + ").");
+			}
+		}
+		return this.tokenizer.decode(ids, false);
+	}
+
+	private ChatPromptEncoder requireChatEncoder() {
+		if (this.chatEncoder == null) {
+			throw new InvalidRequestException("messages", "Model '" + this.name + "' has no chat template in"
+					+ " tokenizer_config.json; send a raw prompt instead of chat messages, or set llm.model.chat-template.");
+		}
+		return this.chatEncoder;
+	}
+
 	private void requireOpen() {
 		if (this.closed) {
 			throw new LlmException("Model '" + this.name + "' is closed.");
@@ -235,7 +281,7 @@ public final class LocalLlmClient implements LlmClient {
 		ModelConfig config = this.model.config();
 		return new ModelInfo(this.name, config.architecture(), this.model.parameterCount(), this.contextLength,
 				this.model.device().toString(), this.model.dataType().name().toLowerCase(Locale.ROOT),
-				this.chatTemplate != null);
+				this.chatEncoder != null);
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.embeddedllm.autoconfigure.web;
 
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +18,11 @@ import org.jspecify.annotations.Nullable;
  * @param topK number of most likely tokens kept, 0 for all
  * @param seed random seed for repeatable sampling
  * @param stop strings that end generation
+ * @param template name of a registered prompt template, used in place of {@code input}
+ * @param variables values of the template's variables
  */
 public record GenerateRequestBody(@Nullable String input, @Nullable Double temperature,
 		@JsonProperty("max_tokens") @Nullable Integer maxTokens, @JsonProperty("top_p") @Nullable Double topP,
-		@JsonProperty("top_k") @Nullable Integer topK, @Nullable Long seed, @Nullable List<String> stop) {
+		@JsonProperty("top_k") @Nullable Integer topK, @Nullable Long seed, @Nullable List<String> stop,
+		@Nullable String template, @Nullable Map<String, Object> variables) {
 }

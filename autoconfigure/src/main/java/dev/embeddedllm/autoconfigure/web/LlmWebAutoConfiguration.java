@@ -10,6 +10,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 
 import dev.embeddedllm.LlmClient;
 import dev.embeddedllm.autoconfigure.LlmAutoConfiguration;
+import dev.embeddedllm.prompt.PromptTemplateRegistry;
 
 /**
  * Auto-configuration of the REST endpoints in a servlet web application.
@@ -22,8 +23,13 @@ import dev.embeddedllm.autoconfigure.LlmAutoConfiguration;
 public class LlmWebAutoConfiguration {
 
 	@Bean
-	GenerateController llmGenerateController(LlmClient client) {
-		return new GenerateController(client);
+	GenerateController llmGenerateController(LlmClient client, PromptTemplateRegistry templates) {
+		return new GenerateController(client, templates);
+	}
+
+	@Bean
+	PromptInspectionController llmPromptInspectionController(LlmClient client) {
+		return new PromptInspectionController(client);
 	}
 
 	@Bean

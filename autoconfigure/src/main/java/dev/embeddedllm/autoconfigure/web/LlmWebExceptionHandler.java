@@ -12,16 +12,29 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.embeddedllm.InvalidRequestException;
 import dev.embeddedllm.LlmException;
+import dev.embeddedllm.prompt.TemplateNotFoundException;
 
 /**
  * Maps failures of the embedded-llm endpoints to OpenAI-style error bodies: 400 for a bad
  * request, 500 for a runtime failure. Other controllers of the application are not
  * affected.
  */
-@RestControllerAdvice(assignableTypes = GenerateController.class)
+@RestControllerAdvice(assignableTypes = { GenerateController.class, PromptInspectionController.class })
 public class LlmWebExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(LlmWebExceptionHandler.class);
+
+	@ExceptionHandler(TemplateNotFoundException.class)
+	ResponseEntity<ErrorBody> templateNotFound(TemplateNotFoundException ex) {
+		return ResponseEntity.status(HttpStatus.NOT_FOUND)
+			.body(ErrorBody.of(ex.getMessage(), "not_found_error", "template", null));
+	}
+
+	@ExceptionHandler(UnsupportedOperationException.class)
+	ResponseEntity<ErrorBody> unsupported(UnsupportedOperationException ex) {
+		return ResponseEntity.status(HttpStatus.NOT_IMPLEMENTED)
+			.body(ErrorBody.of(String.valueOf(ex.getMessage()), "invalid_request_error", null, null));
+	}
 
 	@ExceptionHandler(InvalidRequestException.class)
 	ResponseEntity<ErrorBody> invalidRequest(InvalidRequestException ex) {
