@@ -11,10 +11,12 @@ import ai.djl.ndarray.types.Shape;
  * prefix without recomputing it.
  *
  * <p>
- * Each layer owns two preallocated arrays of shape (KVH, C, D): KVH key and value heads, C
- * positions of capacity, D head size. A forward pass writes its T new positions with
- * {@link #update} in every layer and then calls {@link #advance} once, so all layers see the
- * same length during the pass.
+ * Each layer owns two preallocated arrays with C positions of capacity, KVH key and value
+ * heads and head size D: keys as (KVH, D, C) and values as (KVH, C, D). Keys are stored
+ * transposed so that the attention scores {@code queries.matMul(keys)} read them without a
+ * transposed view, which PyTorch multiplies about three times slower. A forward pass
+ * writes its T new positions with {@link #update} in every layer and then calls
+ * {@link #advance} once, so all layers see the same length during the pass.
  */
 public final class KvCache implements AutoCloseable {
 
@@ -38,10 +40,11 @@ public final class KvCache implements AutoCloseable {
 		this.capacity = capacity;
 		this.keyCache = new NDArray[numLayers];
 		this.valueCache = new NDArray[numLayers];
-		Shape shape = new Shape(numKeyValueHeads, capacity, headDim);
+		Shape keyShape = new Shape(numKeyValueHeads, headDim, capacity);
+		Shape valueShape = new Shape(numKeyValueHeads, capacity, headDim);
 		for (int layer = 0; layer < numLayers; layer++) {
-			this.keyCache[layer] = this.manager.zeros(shape, dataType);
-			this.valueCache[layer] = this.manager.zeros(shape, dataType);
+			this.keyCache[layer] = this.manager.zeros(keyShape, dataType);
+			this.valueCache[layer] = this.manager.zeros(valueShape, dataType);
 		}
 	}
 
@@ -59,24 +62,23 @@ public final class KvCache implements AutoCloseable {
 	/**
 	 * Writes the keys and values of T new positions of one layer after the stored ones and
 	 * returns views of all positions, old and new.
-	 * @param keyStates (KVH, T, D)
+	 * @param keyStates (KVH, D, T)
 	 * @param valueStates (KVH, T, D)
-	 * @return keys and values, each (KVH, length + T, D)
+	 * @return keys (KVH, D, length + T) and values (KVH, length + T, D)
 	 * @throws IllegalStateException if the new positions exceed the capacity
 	 */
 	public NDArray[] update(int layer, NDArray keyStates, NDArray valueStates) {
-		long newTokens = keyStates.getShape().get(1);
+		long newTokens = valueStates.getShape().get(1);
 		long end = this.length + newTokens;
 		if (end > this.capacity) {
 			throw new IllegalStateException(
 					"KV cache is full: " + end + " positions requested, capacity " + this.capacity + ".");
 		}
-		NDIndex newPositions = new NDIndex(":, {}:{}", this.length, end);
-		this.keyCache[layer].set(newPositions, keyStates);
-		this.valueCache[layer].set(newPositions, valueStates);
+		this.keyCache[layer].set(new NDIndex().addAllDim(2).addSliceDim(this.length, end), keyStates);
+		this.valueCache[layer].set(new NDIndex().addAllDim().addSliceDim(this.length, end), valueStates);
 
-		NDIndex allPositions = new NDIndex(":, 0:{}", end);
-		return new NDArray[] { this.keyCache[layer].get(allPositions), this.valueCache[layer].get(allPositions) };
+		return new NDArray[] { this.keyCache[layer].get(new NDIndex().addAllDim(2).addSliceDim(0, end)),
+				this.valueCache[layer].get(new NDIndex().addAllDim().addSliceDim(0, end)) };
 	}
 
 	/**

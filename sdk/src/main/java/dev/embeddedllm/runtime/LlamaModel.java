@@ -4,12 +4,14 @@ import java.util.Arrays;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
 
 import dev.embeddedllm.model.Checkpoint;
 import dev.embeddedllm.model.ModelConfig;
@@ -47,8 +49,6 @@ public final class LlamaModel implements AutoCloseable {
 
 	private final int maxPositions;
 
-	private final float attentionScale;
-
 	private LlamaModel(ModelConfig config, NDManager manager, DataType dataType, LlamaWeights weights,
 			RotaryEmbedding rotaryEmbedding, int maxPositions) {
 		this.config = config;
@@ -57,7 +57,6 @@ public final class LlamaModel implements AutoCloseable {
 		this.weights = weights;
 		this.rotaryEmbedding = rotaryEmbedding;
 		this.maxPositions = maxPositions;
-		this.attentionScale = (float) (1.0 / Math.sqrt(config.headDim()));
 	}
 
 	/**
@@ -123,10 +122,8 @@ public final class LlamaModel implements AutoCloseable {
 		}
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
-			NDArray ids = this.manager.create(toLongs(tokenIds));
-
 			// (T) -> (T, H)
-			NDArray hiddenStates = embed(ids);
+			NDArray hiddenStates = embed(tokenIds);
 			NDArray mask = (tokenIds.length > 1) ? causalMask(tokenIds.length, position) : null;
 			for (int layer = 0; layer < this.weights.layers.size(); layer++) {
 				hiddenStates = decoderLayer(this.weights.layers.get(layer), layer, hiddenStates, position, mask, cache);
@@ -134,18 +131,34 @@ public final class LlamaModel implements AutoCloseable {
 			cache.advance(tokenIds.length);
 
 			// Only the last position produces the next token: (1, H) -> (1, V)
-			NDArray last = hiddenStates.get(new NDIndex("{}:", tokenIds.length - 1));
-			NDArray logits = rmsNorm(last, this.weights.norm).matMul(this.weights.lmHead);
+			NDArray last = (tokenIds.length == 1) ? hiddenStates
+					: hiddenStates.get(new NDIndex().addSliceDim(tokenIds.length - 1, tokenIds.length));
+			// (1, H) x (P, H, V/P) -> (P, 1, V/P) -> (1, V), since block p holds ids p*V/P onwards
+			NDArray logits = rmsNorm(last, this.weights.norm).matMul(this.weights.lmHead)
+				.reshape(1, this.config.vocabSize());
 			return logits.toType(DataType.FLOAT32, false).toFloatArray();
 		}
 	}
 
-	private NDArray embed(NDArray ids) {
+	private NDArray embed(int[] tokenIds) {
 		if (this.weights.embedTokens != null) {
-			return this.weights.embedTokens.get(ids);
+			return this.weights.embedTokens.get(this.manager.create(toLongs(tokenIds)));
 		}
-		// Tied weights: the (H, V) LM head viewed as the (V, H) embedding.
-		return this.weights.lmHead.transpose().get(ids);
+		// Tied weights: row id of the (V, H) embedding is column id % (V/P) of block id / (V/P)
+		// of the (P, H, V/P) LM head, read through linear indices into the flattened array.
+		long hidden = this.config.hiddenSize();
+		long blockWidth = this.weights.lmHead.getShape().get(2);
+		long[] indices = new long[(int) (tokenIds.length * hidden)];
+		for (int token = 0; token < tokenIds.length; token++) {
+			long block = tokenIds[token] / blockWidth;
+			long column = tokenIds[token] % blockWidth;
+			long base = block * hidden * blockWidth + column;
+			for (int h = 0; h < hidden; h++) {
+				indices[(int) (token * hidden + h)] = base + h * blockWidth;
+			}
+		}
+		NDArray index = this.manager.create(indices, new Shape(tokenIds.length, hidden));
+		return this.weights.lmHead.flatten().take(index);
 	}
 
 	private NDArray decoderLayer(LayerWeights weights, int layer, NDArray hiddenStates, int position,
@@ -168,57 +181,65 @@ public final class LlamaModel implements AutoCloseable {
 		long queryWidth = (long) numHeads * headDim;
 		long keyValueWidth = (long) numKeyValueHeads * headDim;
 
-		// (T, H) -> (T, Hq*D + 2*KVH*D)
+		// (T, H) -> (T, Hq*D + 2*KVH*D); the query columns are pre-scaled by 1/sqrt(D)
 		NDArray qkv = hiddenStates.matMul(weights.qkvProj());
 		if (weights.qkvBias() != null) {
 			qkv = qkv.add(weights.qkvBias());
 		}
+		NDList queryKeyAndValue = qkv.split(new long[] { queryWidth + keyValueWidth }, 1);
 
 		// Queries and keys are rotated together: (T, (Hq + KVH)*D) -> (T, Hq + KVH, D)
-		NDArray queryKey = qkv.get(new NDIndex(":, :{}", queryWidth + keyValueWidth))
-			.reshape(tokens, numHeads + numKeyValueHeads, headDim);
-		queryKey = this.rotaryEmbedding.apply(queryKey, position);
-		NDArray queryStates = queryKey.get(new NDIndex(":, :{}", numHeads));
-		// (T, KVH, D) -> (KVH, T, D)
-		NDArray keyStates = queryKey.get(new NDIndex(":, {}:", numHeads)).transpose(1, 0, 2);
-		NDArray valueStates = qkv.get(new NDIndex(":, {}:", queryWidth + keyValueWidth))
-			.reshape(tokens, numKeyValueHeads, headDim)
-			.transpose(1, 0, 2);
+		NDArray queryKey = queryKeyAndValue.get(0).reshape(tokens, numHeads + numKeyValueHeads, headDim);
+		NDList rotated = this.rotaryEmbedding.apply(queryKey, position).split(new long[] { numHeads }, 1);
+		NDArray queryStates = rotated.get(0);
+		NDArray valueStates = queryKeyAndValue.get(1).reshape(tokens, numKeyValueHeads, headDim);
 
-		// (KVH, S, D) each
-		NDArray[] cached = cache.update(layer, keyStates, valueStates);
+		// Keys (T, KVH, D) -> (KVH, D, T) and values (T, KVH, D) -> (KVH, T, D) into the cache,
+		// which returns keys (KVH, D, S) and values (KVH, S, D)
+		NDArray[] cached = cache.update(layer, rotated.get(1).transpose(1, 2, 0), valueStates.transpose(1, 0, 2));
 
 		// Query head h reads key head h / G: (T, Hq, D) -> (KVH, G*T, D), rows ordered (g, t)
-		NDArray groupedQueries = queryStates.reshape(tokens, numKeyValueHeads, groupSize, headDim)
-			.transpose(1, 2, 0, 3)
-			.reshape(numKeyValueHeads, groupSize * tokens, headDim)
-			.mul(this.attentionScale);
+		NDArray groupedQueries = (tokens == 1) ? queryStates.reshape(numKeyValueHeads, groupSize, headDim)
+				: queryStates.reshape(tokens, numKeyValueHeads, groupSize, headDim)
+					.transpose(1, 2, 0, 3)
+					.reshape(numKeyValueHeads, groupSize * tokens, headDim);
 
 		// (KVH, G*T, D) x (KVH, D, S) -> (KVH, G*T, S)
-		NDArray scores = groupedQueries.matMul(cached[0].transpose(0, 2, 1));
+		NDArray scores = groupedQueries.matMul(cached[0]);
 		if (mask != null) {
 			scores = scores.add(mask);
 		}
-		NDArray probabilities = scores.softmax(-1);
+		NDArray probabilities = softmax(scores);
 
 		// (KVH, G*T, S) x (KVH, S, D) -> (KVH, G, T, D) -> (T, KVH, G, D) -> (T, Hq*D)
-		NDArray context = probabilities.matMul(cached[1])
-			.reshape(numKeyValueHeads, groupSize, tokens, headDim)
-			.transpose(2, 0, 1, 3)
-			.reshape(tokens, queryWidth);
+		NDArray context = probabilities.matMul(cached[1]);
+		context = (tokens == 1) ? context.reshape(1, queryWidth)
+				: context.reshape(numKeyValueHeads, groupSize, tokens, headDim)
+					.transpose(2, 0, 1, 3)
+					.reshape(tokens, queryWidth);
 		return context.matMul(weights.oProj());
 	}
 
+	/**
+	 * Computes the softmax over the last axis from element-wise operations, which PyTorch
+	 * runs several times faster than its softmax kernel on the small score arrays of a
+	 * decode step.
+	 */
+	private static NDArray softmax(NDArray scores) {
+		NDArray exponentials = scores.sub(scores.max(new int[] { -1 }, true)).exp();
+		return exponentials.div(exponentials.sum(new int[] { -1 }, true));
+	}
+
 	private NDArray mlp(LayerWeights weights, NDArray hiddenStates) {
-		long intermediate = this.config.intermediateSize();
+		long tokens = hiddenStates.getShape().get(0);
 
-		// (T, H) -> (T, 2*I)
-		NDArray gateUp = hiddenStates.matMul(weights.gateUpProj());
-		NDArray gate = gateUp.get(new NDIndex(":, :{}", intermediate));
-		NDArray up = gateUp.get(new NDIndex(":, {}:", intermediate));
+		// (1, T, H) x (2, H, I) -> (2, T, I) -> gate and up, (1, T, I) each
+		NDList gateUp = hiddenStates.expandDims(0).matMul(weights.gateUpProj()).split(2, 0);
+		NDArray gate = gateUp.get(0);
 
-		// (T, I) -> (T, H)
-		return Activation.sigmoid(gate).mul(gate).mul(up).matMul(weights.downProj());
+		// (1, T, I) -> (T, I) -> (T, H)
+		NDArray activated = Activation.sigmoid(gate).mul(gate).mul(gateUp.get(1)).reshape(tokens, -1);
+		return Linear.linear(activated, weights.downProj()).singletonOrThrow();
 	}
 
 	/**

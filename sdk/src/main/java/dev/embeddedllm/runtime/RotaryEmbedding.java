@@ -1,7 +1,7 @@
 package dev.embeddedllm.runtime;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -13,8 +13,10 @@ import ai.djl.ndarray.types.Shape;
  * {@code position * theta^(-2i/D)}.
  *
  * <p>
- * The cosine and sine tables, (P, D) for P positions, are computed once. The angles are
+ * The cosine and sine tables, (P, 1, D) for P positions, are computed once. The angles are
  * formed in float32 arithmetic, as transformers does, so long positions round the same way.
+ * The sine table carries the sign of {@code rotate_half}, -sin for the first half and +sin
+ * for the second, so a rotation is {@code x * cos + swapHalves(x) * signedSin}.
  */
 final class RotaryEmbedding implements AutoCloseable {
 
@@ -22,10 +24,7 @@ final class RotaryEmbedding implements AutoCloseable {
 
 	private final NDArray sin;
 
-	private final int headDim;
-
 	RotaryEmbedding(NDManager manager, int headDim, double theta, int maxPositions, DataType dataType) {
-		this.headDim = headDim;
 		int half = headDim / 2;
 		float[] inverseFrequencies = new float[half];
 		for (int i = 0; i < half; i++) {
@@ -42,11 +41,11 @@ final class RotaryEmbedding implements AutoCloseable {
 				int offset = position * headDim;
 				cosTable[offset + i] = cosValue;
 				cosTable[offset + i + half] = cosValue;
-				sinTable[offset + i] = sinValue;
+				sinTable[offset + i] = -sinValue;
 				sinTable[offset + i + half] = sinValue;
 			}
 		}
-		Shape shape = new Shape(maxPositions, headDim);
+		Shape shape = new Shape(maxPositions, 1, headDim);
 		this.cos = toType(manager.create(cosTable, shape), dataType);
 		this.sin = toType(manager.create(sinTable, shape), dataType);
 	}
@@ -68,16 +67,14 @@ final class RotaryEmbedding implements AutoCloseable {
 	 */
 	NDArray apply(NDArray states, int position) {
 		long tokens = states.getShape().get(0);
-		NDIndex rows = new NDIndex("{}:{}", position, position + tokens);
-		// (T, D) -> (T, 1, D), broadcast over the heads
-		NDArray cosRows = this.cos.get(rows).expandDims(1);
-		NDArray sinRows = this.sin.get(rows).expandDims(1);
+		NDIndex rows = new NDIndex().addSliceDim(position, position + tokens);
+		// (T, 1, D), broadcast over the heads
+		NDArray cosRows = this.cos.get(rows);
+		NDArray signedSinRows = this.sin.get(rows);
 
-		int half = this.headDim / 2;
-		NDArray firstHalf = states.get(new NDIndex("..., :{}", half));
-		NDArray secondHalf = states.get(new NDIndex("..., {}:", half));
-		NDArray rotated = NDArrays.concat(new ai.djl.ndarray.NDList(secondHalf.neg(), firstHalf), -1);
-		return states.mul(cosRows).add(rotated.mul(sinRows));
+		NDList halves = states.split(2, 2);
+		NDArray swapped = halves.get(1).concat(halves.get(0), 2);
+		return states.mul(cosRows).add(swapped.mul(signedSinRows));
 	}
 
 	@Override

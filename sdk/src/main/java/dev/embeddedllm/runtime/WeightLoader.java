@@ -84,26 +84,42 @@ final class WeightLoader {
 	 * {@code x.matMul(w)} reads fastest for one row of activations.
 	 */
 	NDArray loadTransposed(List<String> names, List<long[]> shapes) {
-		NDList parts = new NDList();
+		NDArray batched = loadBatchedTransposed(names, shapes, 1);
+		NDArray result = batched.reshape(batched.getShape().get(1), batched.getShape().get(2));
+		batched.close();
+		return result;
+	}
+
+	/**
+	 * Loads linear-layer weights stored as (out, in), concatenates them along the output
+	 * dimension into (R, in), cuts the R output rows into {@code parts} equal blocks and
+	 * returns each block transposed, as one contiguous (parts, in, R / parts) array. A
+	 * batched product of one row of activations with that array runs one matrix-vector
+	 * product per block, which PyTorch spreads over its threads.
+	 */
+	NDArray loadBatchedTransposed(List<String> names, List<long[]> shapes, int parts) {
+		NDList loaded = new NDList();
 		try {
 			for (int i = 0; i < names.size(); i++) {
-				parts.add(load(names.get(i), shapes.get(i)));
+				loaded.add(load(names.get(i), shapes.get(i)));
 			}
-			NDArray joined = (parts.size() == 1) ? parts.get(0) : NDArrays.concat(parts, 0);
+			NDArray joined = (loaded.size() == 1) ? loaded.get(0) : NDArrays.concat(loaded, 0);
 			long rows = joined.getShape().get(0);
 			long columns = joined.getShape().get(1);
 
 			// flatten() of the transposed view copies into row-major order; reshape only views the copy.
-			try (NDArray transposed = joined.transpose(); NDArray flat = transposed.flatten()) {
-				NDArray result = flat.reshape(columns, rows);
-				if (parts.size() > 1) {
+			try (NDArray blocks = joined.reshape(parts, rows / parts, columns);
+					NDArray transposed = blocks.transpose(0, 2, 1);
+					NDArray flat = transposed.flatten()) {
+				NDArray result = flat.reshape(parts, columns, rows / parts);
+				if (loaded.size() > 1) {
 					joined.close();
 				}
 				return result;
 			}
 		}
 		finally {
-			parts.close();
+			loaded.close();
 		}
 	}
 
