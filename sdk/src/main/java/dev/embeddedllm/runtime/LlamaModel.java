@@ -37,6 +37,9 @@ import dev.embeddedllm.model.ModelConfig;
  */
 public final class LlamaModel implements AutoCloseable {
 
+	/** Prompt tokens per prefill pass; longer prompts run in several passes. */
+	static final int PREFILL_CHUNK_TOKENS = 256;
+
 	private final ModelConfig config;
 
 	private final NDManager manager;
@@ -120,6 +123,17 @@ public final class LlamaModel implements AutoCloseable {
 			throw new IllegalStateException("Sequence of " + (position + tokenIds.length)
 					+ " tokens exceeds the KV cache capacity " + cache.capacity() + ".");
 		}
+		// Long prompts run in chunks: the products keep an efficient size while the attention
+		// scores and mask stay small; only the last chunk computes logits.
+		for (int start = 0; start + PREFILL_CHUNK_TOKENS < tokenIds.length; start += PREFILL_CHUNK_TOKENS) {
+			forwardChunk(Arrays.copyOfRange(tokenIds, start, start + PREFILL_CHUNK_TOKENS), cache, false);
+		}
+		int lastStart = ((tokenIds.length - 1) / PREFILL_CHUNK_TOKENS) * PREFILL_CHUNK_TOKENS;
+		return forwardChunk(Arrays.copyOfRange(tokenIds, lastStart, tokenIds.length), cache, true);
+	}
+
+	private float[] forwardChunk(int[] tokenIds, KvCache cache, boolean computeLogits) {
+		int position = cache.length();
 		try (NDScope scope = new NDScope()) {
 			scope.suppressNotUsedWarning();
 			// (T) -> (T, H)
@@ -129,6 +143,9 @@ public final class LlamaModel implements AutoCloseable {
 				hiddenStates = decoderLayer(this.weights.layers.get(layer), layer, hiddenStates, position, mask, cache);
 			}
 			cache.advance(tokenIds.length);
+			if (!computeLogits) {
+				return new float[0];
+			}
 
 			// Only the last position produces the next token: (1, H) -> (1, V)
 			NDArray last = (tokenIds.length == 1) ? hiddenStates
@@ -207,7 +224,11 @@ public final class LlamaModel implements AutoCloseable {
 		// (KVH, G*T, D) x (KVH, D, S) -> (KVH, G*T, S)
 		NDArray scores = groupedQueries.matMul(cached[0]);
 		if (mask != null) {
-			scores = scores.add(mask);
+			// (KVH, G*T, S) -> (KVH*G, T, S) + (1, T, S) -> (KVH, G*T, S)
+			long positions = scores.getShape().get(2);
+			scores = scores.reshape((long) numKeyValueHeads * groupSize, tokens, positions)
+				.add(mask)
+				.reshape(numKeyValueHeads, groupSize * tokens, positions);
 		}
 		NDArray probabilities = softmax(scores);
 
@@ -259,20 +280,17 @@ public final class LlamaModel implements AutoCloseable {
 
 	/**
 	 * Builds the additive causal mask of a pass of T tokens starting at {@code position}:
-	 * query t may attend to positions up to {@code position + t}. The mask has one row per
-	 * (g, t) pair, (G*T, S), to match the grouped query layout.
+	 * query t may attend to positions up to {@code position + t}. The mask is (1, T, S) and
+	 * broadcasts over the G query heads of a key head.
 	 */
 	private NDArray causalMask(int tokens, int position) {
-		int groupSize = this.config.groupSize();
 		int positions = position + tokens;
-		float[] values = new float[groupSize * tokens * positions];
-		for (int group = 0; group < groupSize; group++) {
-			for (int token = 0; token < tokens; token++) {
-				int rowStart = (group * tokens + token) * positions;
-				Arrays.fill(values, rowStart + position + token + 1, rowStart + positions, Float.NEGATIVE_INFINITY);
-			}
+		float[] values = new float[tokens * positions];
+		for (int token = 0; token < tokens; token++) {
+			int rowStart = token * positions;
+			Arrays.fill(values, rowStart + position + token + 1, rowStart + positions, Float.NEGATIVE_INFINITY);
 		}
-		NDArray mask = this.manager.create(values, new Shape((long) groupSize * tokens, positions));
+		NDArray mask = this.manager.create(values, new Shape(1, tokens, positions));
 		return (this.dataType == DataType.FLOAT32) ? mask : mask.toType(this.dataType, false);
 	}
 
