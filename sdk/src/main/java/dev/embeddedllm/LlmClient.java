@@ -34,7 +34,7 @@ public interface LlmClient extends AutoCloseable {
 	GenerationResult stream(GenerationRequest request, Consumer<String> listener);
 
 	/**
-	 * Renders chat messages through the model's chat template, as the model sees them.
+	 * Renders chat messages through the model's chat template, as the model receives them.
 	 * @throws InvalidRequestException if the model has no chat template or the template
 	 * rejects the messages
 	 * @throws UnsupportedOperationException if this client cannot inspect prompts

@@ -98,12 +98,12 @@ public class LlmProperties {
 	}
 
 	/**
-	 * Where and how the model runs.
+	 * Device, precision and context window of the model.
 	 */
 	public static class Runtime {
 
 		/**
-		 * Device to run on: 'auto' (the first GPU that DJL's PyTorch engine sees, else the
+		 * Device to run on: 'auto' (the first GPU that DJL's PyTorch engine detects, else the
 		 * CPU), 'cpu', 'gpu' or 'gpu:N'.
 		 */
 		private String device = "auto";
@@ -152,7 +152,7 @@ public class LlmProperties {
 	public static class Generation {
 
 		/**
-		 * Number of tokens to generate when a request does not say.
+		 * Number of tokens to generate when a request does not set max_tokens.
 		 */
 		private int maxTokens = GenerationOptions.DEFAULT_MAX_TOKENS;
 

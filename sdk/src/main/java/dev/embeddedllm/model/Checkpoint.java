@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -213,7 +215,7 @@ public final class Checkpoint implements AutoCloseable {
 	/**
 	 * Returns the header entry of a tensor, or {@code null} when the checkpoint lacks it.
 	 */
-	public TensorInfo findTensor(String name) {
+	public @Nullable TensorInfo findTensor(String name) {
 		SafetensorsFile file = this.fileByTensor.get(name);
 		return (file != null) ? file.tensors().get(name) : null;
 	}

@@ -146,7 +146,7 @@ public final class PromptTemplate {
 	/**
 	 * Lays out text for a base model: the system message, each example as an
 	 * {@code Input:}/{@code Output:} pair, then the live input and an open {@code Output:}.
-	 * Without examples the user message stands alone after the system message.
+	 * Without examples the user message follows the system message directly.
 	 */
 	private String completionText(@Nullable String systemText, String userText) {
 		StringBuilder text = new StringBuilder();

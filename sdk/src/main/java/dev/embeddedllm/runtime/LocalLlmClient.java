@@ -42,6 +42,8 @@ import dev.embeddedllm.tokenizer.LlmTokenizer;
  *
  * <p>
  * One request runs at a time; concurrent callers wait in arrival order.
+ * NOTE: there is no batching yet, so throughput under concurrent load equals that of one
+ * sequence.
  */
 public final class LocalLlmClient implements LlmClient {
 
@@ -115,7 +117,7 @@ public final class LocalLlmClient implements LlmClient {
 
 	/**
 	 * Returns the prompt ids of a request: raw text with the tokenizer's special tokens, or
-	 * chat messages rendered through the chat template, which already holds them.
+	 * chat messages rendered through the chat template, which already contains them.
 	 * @throws InvalidRequestException if the prompt does not leave room for one generated
 	 * token in the context window, or chat messages reach a model without a chat template
 	 */
@@ -329,7 +331,7 @@ public final class LocalLlmClient implements LlmClient {
 		}
 
 		/**
-		 * Sets the device: {@code auto} (a GPU when the engine sees one, else the CPU),
+		 * Sets the device: {@code auto} (a GPU when the engine detects one, else the CPU),
 		 * {@code cpu}, {@code gpu} or {@code gpu:N}.
 		 */
 		public Builder device(String device) {

@@ -10,6 +10,11 @@ import dev.embeddedllm.LlmException;
 
 /**
  * Data type of the weights, activations and KV cache.
+ *
+ * <p>
+ * NOTE: float16 and bfloat16 were measured only on a CPU without native half-precision
+ * arithmetic, where they ran many times slower than float32, and the GPU path (where
+ * {@link #AUTO} picks float16) has not been run by this project's tests.
  */
 public enum RuntimeDtype {
 

@@ -35,10 +35,6 @@ final class WeightLoader {
 		this.dataType = dataType;
 	}
 
-	boolean contains(String name) {
-		return this.checkpoint.findTensor(name) != null;
-	}
-
 	long parameterCount() {
 		return this.parameterCount;
 	}

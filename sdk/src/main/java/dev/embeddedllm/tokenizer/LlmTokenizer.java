@@ -22,7 +22,7 @@ import dev.embeddedllm.ModelLoadException;
 /**
  * Tokenizer of a model, backed by DJL's binding of the Hugging Face {@code tokenizers}
  * library and the checkpoint's {@code tokenizer.json}. Special tokens such as BOS are added
- * as the file's post-processor says.
+ * as the file's post-processor specifies.
  *
  * <p>
  * A second instance built from the same file without its special added tokens encodes
