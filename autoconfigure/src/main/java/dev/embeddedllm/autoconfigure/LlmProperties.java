@@ -75,7 +75,8 @@ public class LlmProperties {
 
 		/**
 		 * Jinja chat template that replaces the chat_template of tokenizer_config.json, for
-		 * models that ship none.
+		 * models that ship none: the template text, or a 'classpath:' or 'file:' location of
+		 * a file that contains it.
 		 */
 		private @Nullable String chatTemplate;
 

@@ -19,13 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The prompt inspection endpoints on tiny-llama-32k with a chat template set through
- * {@code llm.model.chat-template}, the way a model without one is given one.
+ * {@code llm.model.chat-template} as a file, the way a model without one is given one.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ChatTemplateEndpointsIT {
-
-	private static final String TEMPLATE = "{{ bos_token }}{% for message in messages %}[{{ message['role'] }}] "
-			+ "{{ message['content'] }}\n{% endfor %}{% if add_generation_prompt %}[assistant]{% endif %}";
 
 	@LocalServerPort
 	private int port;
@@ -34,7 +31,8 @@ class ChatTemplateEndpointsIT {
 	static void modelPath(DynamicPropertyRegistry registry) {
 		registry.add("llm.model.path", () -> TestKit.model(TestKit.TINY_LLAMA).toString());
 		registry.add("llm.runtime.device", () -> "cpu");
-		registry.add("llm.model.chat-template", () -> TEMPLATE);
+		// A bracketed chat format read from a file: "<s>[role] content\n" per message.
+		registry.add("llm.model.chat-template", () -> "classpath:/bracket-chat-template.jinja");
 	}
 
 	private static List<Map<String, String>> conversation(String userContent) {
