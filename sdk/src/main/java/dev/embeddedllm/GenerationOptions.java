@@ -229,8 +229,8 @@ public final class GenerationOptions {
 			if (stop != null) {
 				for (String candidate : stop) {
 					if (candidate == null || candidate.isEmpty()) {
-						throw new InvalidRequestException("stop",
-								"Invalid stop " + stop + ": stop strings must not be empty.");
+						throw new InvalidRequestException("stop", "Invalid stop " + quoted(stop)
+								+ ": stop strings must not be null or empty.");
 					}
 				}
 				this.stop = new ArrayList<>(stop);
@@ -239,6 +239,14 @@ public final class GenerationOptions {
 				this.stop = null;
 			}
 			return this;
+		}
+
+		private static String quoted(List<String> values) {
+			List<String> quoted = new ArrayList<>();
+			for (String value : values) {
+				quoted.add((value != null) ? "\"" + value + "\"" : "null");
+			}
+			return quoted.toString();
 		}
 
 		public GenerationOptions build() {

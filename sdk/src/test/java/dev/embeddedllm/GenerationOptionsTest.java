@@ -78,14 +78,14 @@ class GenerationOptionsTest {
 	void stop_emptyString_rejected() {
 		List<String> stop = List.of("###", "");
 
-		assertRejected(() -> GenerationOptions.builder().stop(stop), "stop", "[###, ]");
+		assertRejected(() -> GenerationOptions.builder().stop(stop), "stop", "[\"###\", \"\"]");
 	}
 
 	@Test
 	void stop_nullElement_rejected() {
 		List<String> stop = Arrays.asList("###", null);
 
-		assertRejected(() -> GenerationOptions.builder().stop(stop), "stop", "[###, null]");
+		assertRejected(() -> GenerationOptions.builder().stop(stop), "stop", "[\"###\", null]");
 	}
 
 	@Test

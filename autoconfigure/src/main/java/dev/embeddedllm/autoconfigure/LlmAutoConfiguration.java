@@ -37,12 +37,12 @@ public class LlmAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LlmClient llmClient(LlmProperties properties, ResourceLoader resourceLoader) {
-		Path modelPath = properties.getModel().getPath();
-		if (modelPath == null) {
+		String modelPath = properties.getModel().getPath();
+		if (modelPath == null || modelPath.isBlank()) {
 			throw new MissingModelPathException();
 		}
 		LlmProperties.Runtime runtime = properties.getRuntime();
-		return LocalLlmClient.builder(modelPath)
+		return LocalLlmClient.builder(Path.of(modelPath))
 			.device(runtime.getDevice())
 			.dtype(runtime.getDtype())
 			.contextLength(runtime.getContextLength())

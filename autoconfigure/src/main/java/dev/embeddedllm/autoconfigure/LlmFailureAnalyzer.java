@@ -21,7 +21,7 @@ class LlmFailureAnalyzer extends AbstractFailureAnalyzer<LlmException> {
 		}
 		if (cause instanceof ModelLoadException loadFailure) {
 			return new FailureAnalysis("The model could not be loaded: " + loadFailure.getMessage(),
-					"Check the file '" + loadFailure.getPath() + "', or set llm.model.path to a Hugging Face"
+					"Check '" + loadFailure.getPath() + "', or set llm.model.path to a Hugging Face"
 							+ " checkpoint folder with config.json, model.safetensors and tokenizer.json.",
 					cause);
 		}

@@ -1,6 +1,5 @@
 package dev.embeddedllm.autoconfigure;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +70,7 @@ public class LlmProperties {
 		 * Folder of a Hugging Face checkpoint: config.json, model.safetensors (or a sharded
 		 * model.safetensors.index.json) and tokenizer.json.
 		 */
-		private @Nullable Path path;
+		private @Nullable String path;
 
 		/**
 		 * Jinja chat template that replaces the chat_template of tokenizer_config.json, for
@@ -80,11 +79,11 @@ public class LlmProperties {
 		 */
 		private @Nullable String chatTemplate;
 
-		public @Nullable Path getPath() {
+		public @Nullable String getPath() {
 			return this.path;
 		}
 
-		public void setPath(@Nullable Path path) {
+		public void setPath(@Nullable String path) {
 			this.path = path;
 		}
 

@@ -39,6 +39,17 @@ class LlmAutoConfigurationIT {
 	}
 
 	@Test
+	void relativeModelPathWithParentSegmentsLoads() {
+		java.nio.file.Path model = TestKit.model(TestKit.TINY_LLAMA).toAbsolutePath();
+		java.nio.file.Path workingDirectory = java.nio.file.Path.of("").toAbsolutePath();
+		String relative = workingDirectory.relativize(model).toString();
+		assertThat(relative).startsWith("..");
+
+		this.contextRunner.withPropertyValues("llm.model.path=" + relative, "llm.runtime.device=cpu")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(LlmClient.class));
+	}
+
+	@Test
 	void pickleOnlyFolderFailsStartup() throws Exception {
 		java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("pickle-model");
 		java.nio.file.Files.copy(TestKit.model(TestKit.TINY_LLAMA).resolve("config.json"), folder.resolve("config.json"));

@@ -118,6 +118,14 @@ class PromptTemplateIT {
 	}
 
 	@Test
+	void tokenizeWithoutPromptNamesPrompt() throws Exception {
+		Reply reply = post(this.port, "/tokenize", Map.of());
+
+		assertThat(reply.status()).isEqualTo(400);
+		assertThat(reply.body().path("error").path("param").asString()).isEqualTo("prompt");
+	}
+
+	@Test
 	void detokenizeRoundTrips() throws Exception {
 		Reply tokenized = post(this.port, "/tokenize", Map.of("prompt", "Hello world", "add_special_tokens", false));
 		Reply detokenized = post(this.port, "/detokenize", Map.of("tokens", tokenized.body().path("tokens")));

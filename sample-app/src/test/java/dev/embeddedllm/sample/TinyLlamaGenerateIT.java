@@ -1,5 +1,9 @@
 package dev.embeddedllm.sample;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +109,46 @@ class TinyLlamaGenerateIT {
 		assertThat(reply.status()).isEqualTo(400);
 		assertThat(reply.body().path("error").path("param").asString()).isEqualTo("input");
 		assertThat(reply.body().path("error").path("message").asString()).contains("256");
+	}
+
+	@Test
+	void fractionalMaxTokensIsRejected() throws Exception {
+		Reply reply = post(this.port, "/api/generate", "{\"input\": \"Hi\", \"max_tokens\": 1.5}");
+
+		assertThat(reply.status()).isEqualTo(400);
+		assertThat(reply.body().path("error").path("param").asString()).isEqualTo("max_tokens");
+		assertThat(reply.body().path("error").path("message").asString()).contains("1.5");
+	}
+
+	@Test
+	void emptyStopStringIsRejectedShowingIt() throws Exception {
+		Reply reply = post(this.port, "/api/generate", Map.of("input", "Hi", "stop", List.of("")));
+
+		assertThat(reply.status()).isEqualTo(400);
+		assertThat(reply.body().path("error").path("message").asString()).contains("[\"\"]");
+	}
+
+	@Test
+	void wrongContentTypeGetsErrorBody() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/generate"))
+				.header("Content-Type", "text/plain")
+				.POST(HttpRequest.BodyPublishers.ofString("Hi"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(415);
+		assertThat(response.body()).contains("\"type\":\"invalid_request_error\"");
+	}
+
+	@Test
+	void getGetsMethodNotAllowedErrorBody() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/generate")).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(405);
+		assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+		assertThat(response.body()).contains("\"type\":\"invalid_request_error\"");
 	}
 
 	@Test

@@ -236,7 +236,8 @@ public final class LocalLlmClient implements LlmClient {
 	private ChatPromptEncoder requireChatEncoder() {
 		if (this.chatEncoder == null) {
 			throw new InvalidRequestException("messages", "Model '" + this.name + "' has no chat template in"
-					+ " tokenizer_config.json; send a raw prompt instead of chat messages, or set llm.model.chat-template.");
+					+ " tokenizer_config.json; send a raw prompt instead of chat messages, or configure a chat template"
+					+ " (llm.model.chat-template in Spring Boot, LocalLlmClient.Builder.chatTemplate in the SDK).");
 		}
 		return this.chatEncoder;
 	}

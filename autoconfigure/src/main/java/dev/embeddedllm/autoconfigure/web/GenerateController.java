@@ -3,8 +3,15 @@ package dev.embeddedllm.autoconfigure.web;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.embeddedllm.ChatMessage;
@@ -31,14 +38,16 @@ public class GenerateController {
 		this.templates = templates;
 	}
 
-	@PostMapping(path = "/api/generate", consumes = "application/json", produces = "application/json")
+	@PostMapping(path = "/api/generate", produces = "application/json")
 	public GenerateResponseBody generate(@RequestBody GenerateRequestBody body) {
+		Long maxTokens = wholeNumber("max_tokens", body.maxTokens());
+		Long topK = wholeNumber("top_k", body.topK());
 		GenerationOptions options = GenerationOptions.builder()
 			.temperature(body.temperature())
-			.maxTokens(body.maxTokens())
+			.maxTokens(saturatedInt(maxTokens))
 			.topP(body.topP())
-			.topK(body.topK())
-			.seed(body.seed())
+			.topK(saturatedInt(topK))
+			.seed(wholeNumber("seed", body.seed()))
 			.stop(body.stop())
 			.build();
 		boolean chat = this.client.modelInfo().hasChatTemplate();
@@ -62,6 +71,40 @@ public class GenerateController {
 					: GenerationRequest.ofPrompt(input, options);
 		}
 		return GenerateResponseBody.of(this.client.generate(request));
+	}
+
+	/**
+	 * Returns a JSON number as a whole number, rejecting fractions such as 1.5 that Jackson
+	 * would otherwise truncate.
+	 */
+	private static @Nullable Long wholeNumber(String field, @Nullable Number value) {
+		if (value == null) {
+			return null;
+		}
+		double asDouble = value.doubleValue();
+		if (value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal) {
+			if (asDouble != Math.rint(asDouble) || Double.isInfinite(asDouble) || Math.abs(asDouble) > Long.MAX_VALUE) {
+				throw new InvalidRequestException(field, "Invalid " + field + " " + value + ": it must be a whole number.");
+			}
+			return (long) asDouble;
+		}
+		return value.longValue();
+	}
+
+	private static @Nullable Integer saturatedInt(@Nullable Long value) {
+		if (value == null) {
+			return null;
+		}
+		return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+	}
+
+	/**
+	 * Answers other HTTP methods on the endpoint with 405 in the OpenAI error shape.
+	 */
+	@RequestMapping(path = "/api/generate",
+			method = { RequestMethod.GET, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE })
+	public ResponseEntity<ErrorBody> methodNotAllowed(HttpServletRequest request) {
+		return MethodNotAllowed.response(request);
 	}
 
 }

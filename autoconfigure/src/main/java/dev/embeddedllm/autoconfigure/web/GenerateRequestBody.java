@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param variables values of the template's variables
  */
 public record GenerateRequestBody(@Nullable String input, @Nullable Double temperature,
-		@JsonProperty("max_tokens") @Nullable Integer maxTokens, @JsonProperty("top_p") @Nullable Double topP,
-		@JsonProperty("top_k") @Nullable Integer topK, @Nullable Long seed, @Nullable List<String> stop,
+		@JsonProperty("max_tokens") @Nullable Number maxTokens, @JsonProperty("top_p") @Nullable Double topP,
+		@JsonProperty("top_k") @Nullable Number topK, @Nullable Number seed, @Nullable List<String> stop,
 		@Nullable String template, @Nullable Map<String, Object> variables) {
 }

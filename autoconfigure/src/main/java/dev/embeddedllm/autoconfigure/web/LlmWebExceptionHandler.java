@@ -9,6 +9,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.HandlerMethod;
 
 import dev.embeddedllm.InvalidRequestException;
 import dev.embeddedllm.LlmException;
@@ -37,11 +38,11 @@ public class LlmWebExceptionHandler {
 	}
 
 	@ExceptionHandler(InvalidRequestException.class)
-	ResponseEntity<ErrorBody> invalidRequest(InvalidRequestException ex) {
-		String param = switch (ex.getField()) {
-			case "prompt", "messages" -> "input";
-			default -> ex.getField();
-		};
+	ResponseEntity<ErrorBody> invalidRequest(InvalidRequestException ex, HandlerMethod handler) {
+		// /api/generate sends its one text field, input, as a prompt or as chat messages.
+		boolean generate = GenerateController.class.isAssignableFrom(handler.getBeanType());
+		String param = (generate && (ex.getField().equals("prompt") || ex.getField().equals("messages"))) ? "input"
+				: ex.getField();
 		return ResponseEntity.badRequest().body(ErrorBody.of(ex.getMessage(), "invalid_request_error", param, null));
 	}
 

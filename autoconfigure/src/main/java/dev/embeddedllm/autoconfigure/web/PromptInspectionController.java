@@ -6,8 +6,13 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.embeddedllm.ChatMessage;
@@ -32,7 +37,7 @@ public class PromptInspectionController {
 	 * Renders messages through the model's chat template; {@code add_generation_prompt}
 	 * defaults to true.
 	 */
-	@PostMapping(path = "/apply-template", consumes = "application/json", produces = "application/json")
+	@PostMapping(path = "/apply-template", produces = "application/json")
 	public PromptBody applyTemplate(@RequestBody MessagesBody body) {
 		List<ChatMessage> messages = messages(body.messages());
 		boolean addGenerationPrompt = (body.addGenerationPrompt() == null) || body.addGenerationPrompt();
@@ -43,7 +48,7 @@ public class PromptInspectionController {
 	 * Encodes a prompt (with the tokenizer's special tokens unless
 	 * {@code add_special_tokens} is false) or messages (exactly the ids the model is fed).
 	 */
-	@PostMapping(path = "/tokenize", consumes = "application/json", produces = "application/json")
+	@PostMapping(path = "/tokenize", produces = "application/json")
 	public TokensBody tokenize(@RequestBody TokenizeBody body) {
 		int[] ids;
 		if (body.messages() != null) {
@@ -70,7 +75,7 @@ public class PromptInspectionController {
 	/**
 	 * Decodes token ids into text, special tokens included.
 	 */
-	@PostMapping(path = "/detokenize", consumes = "application/json", produces = "application/json")
+	@PostMapping(path = "/detokenize", produces = "application/json")
 	public PromptBody detokenize(@RequestBody DetokenizeBody body) {
 		if (body.tokens() == null) {
 			throw new InvalidRequestException("tokens", "Missing tokens: send the token ids in 'tokens'.");
@@ -84,6 +89,15 @@ public class PromptInspectionController {
 			ids[i] = id;
 		}
 		return new PromptBody(this.client.detokenize(ids));
+	}
+
+	/**
+	 * Answers other HTTP methods on these endpoints with 405 in the OpenAI error shape.
+	 */
+	@RequestMapping(path = { "/apply-template", "/tokenize", "/detokenize" },
+			method = { RequestMethod.GET, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE })
+	public ResponseEntity<ErrorBody> methodNotAllowed(HttpServletRequest request) {
+		return MethodNotAllowed.response(request);
 	}
 
 	private static List<ChatMessage> messages(@Nullable List<MessageBody> messages) {
