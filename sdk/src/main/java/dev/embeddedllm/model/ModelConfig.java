@@ -26,10 +26,13 @@ import dev.embeddedllm.ModelLoadException;
  * @param vocabSize number of rows of the embedding and of the LM head
  * @param tieWordEmbeddings whether the LM head reuses the token embedding
  * @param attentionBias whether the q, k and v projections have biases (Qwen2 always does)
+ * @param slidingWindow the attention window of Mistral's sliding-window attention, 0 for
+ * full attention
  */
 public record ModelConfig(String architecture, int hiddenSize, int intermediateSize, int numHiddenLayers,
 		int numAttentionHeads, int numKeyValueHeads, int headDim, double rmsNormEps, double ropeTheta,
-		int maxPositionEmbeddings, int vocabSize, boolean tieWordEmbeddings, boolean attentionBias) {
+		int maxPositionEmbeddings, int vocabSize, boolean tieWordEmbeddings, boolean attentionBias,
+		int slidingWindow) {
 
 	/** Architectures the runtime implements. */
 	public static final List<String> SUPPORTED_ARCHITECTURES = List.of("LlamaForCausalLM", "MistralForCausalLM",
@@ -82,12 +85,14 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
 		}
 
 		boolean qwen2 = architecture.equals("Qwen2ForCausalLM");
+		// Qwen2 configs carry sliding_window too, but only use it when use_sliding_window is true.
+		int slidingWindow = architecture.equals("MistralForCausalLM") ? root.path("sliding_window").asInt(0) : 0;
 		return new ModelConfig(architecture, hiddenSize, requirePositive(file, root, "intermediate_size"),
 				requirePositive(file, root, "num_hidden_layers"), numAttentionHeads, numKeyValueHeads, headDim,
 				root.path("rms_norm_eps").asDouble(1e-6), root.path("rope_theta").asDouble(10000.0),
 				root.path("max_position_embeddings").asInt(2048), requirePositive(file, root, "vocab_size"),
 				root.path("tie_word_embeddings").asBoolean(false),
-				qwen2 || root.path("attention_bias").asBoolean(false));
+				qwen2 || root.path("attention_bias").asBoolean(false), Math.max(0, slidingWindow));
 	}
 
 	private static int requirePositive(Path file, JsonNode root, String field) {

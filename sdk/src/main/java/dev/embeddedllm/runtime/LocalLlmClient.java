@@ -447,8 +447,17 @@ public final class LocalLlmClient implements LlmClient {
 			return GenerationOptions.builder().maxTokens(this.maxTokensLimit).build().withDefaults(merged);
 		}
 
+		/**
+		 * Resolves the context length. A Mistral model with sliding-window attention is
+		 * limited to its window, inside which full attention gives the same result.
+		 */
 		private int resolveContextLength(ModelConfig config) {
 			int modelMaximum = config.maxPositionEmbeddings();
+			if (config.slidingWindow() > 0 && config.slidingWindow() < modelMaximum) {
+				logger.warn("Model uses sliding-window attention of {} tokens, which is not implemented; limiting the"
+						+ " context length to the window instead of {}", config.slidingWindow(), modelMaximum);
+				modelMaximum = config.slidingWindow();
+			}
 			if (this.contextLength == 0) {
 				return modelMaximum;
 			}
