@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.databind.JsonNode;
 
 import dev.embeddedllm.ModelLoadException;
@@ -28,11 +30,12 @@ import dev.embeddedllm.ModelLoadException;
  * @param attentionBias whether the q, k and v projections have biases (Qwen2 always does)
  * @param slidingWindow the attention window of Mistral's sliding-window attention, 0 for
  * full attention
+ * @param ropeScaling the scaling of rotary embedding frequencies, or {@code null} for none
  */
 public record ModelConfig(String architecture, int hiddenSize, int intermediateSize, int numHiddenLayers,
 		int numAttentionHeads, int numKeyValueHeads, int headDim, double rmsNormEps, double ropeTheta,
 		int maxPositionEmbeddings, int vocabSize, boolean tieWordEmbeddings, boolean attentionBias,
-		int slidingWindow) {
+		int slidingWindow, @Nullable RopeScaling ropeScaling) {
 
 	/** Architectures the runtime implements. */
 	public static final List<String> SUPPORTED_ARCHITECTURES = List.of("LlamaForCausalLM", "MistralForCausalLM",
@@ -60,11 +63,9 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
 			throw new ModelLoadException(file,
 					"Unsupported hidden_act '" + activation + "' in '" + file + "'; only silu is implemented.");
 		}
-		JsonNode ropeScaling = root.path("rope_scaling");
-		if (!ropeScaling.isMissingNode() && !ropeScaling.isNull()) {
-			throw new ModelLoadException(file, "Unsupported rope_scaling " + ropeScaling + " in '" + file
-					+ "'; only models without RoPE scaling are implemented.");
-		}
+		JsonNode ropeScalingNode = root.path("rope_scaling");
+		RopeScaling ropeScaling = (ropeScalingNode.isMissingNode() || ropeScalingNode.isNull()) ? null
+				: RopeScaling.parse(file, ropeScalingNode);
 		if (root.path("use_sliding_window").asBoolean(false)) {
 			throw new ModelLoadException(file, "Unsupported use_sliding_window true in '" + file
 					+ "'; only full attention is implemented.");
@@ -92,7 +93,7 @@ public record ModelConfig(String architecture, int hiddenSize, int intermediateS
 				root.path("rms_norm_eps").asDouble(1e-6), root.path("rope_theta").asDouble(10000.0),
 				root.path("max_position_embeddings").asInt(2048), requirePositive(file, root, "vocab_size"),
 				root.path("tie_word_embeddings").asBoolean(false),
-				qwen2 || root.path("attention_bias").asBoolean(false), Math.max(0, slidingWindow));
+				qwen2 || root.path("attention_bias").asBoolean(false), Math.max(0, slidingWindow), ropeScaling);
 	}
 
 	private static int requirePositive(Path file, JsonNode root, String field) {

@@ -74,7 +74,7 @@ public final class LlamaModel implements AutoCloseable {
 			ModelConfig config = checkpoint.config();
 			LlamaWeights weights = LlamaWeights.load(checkpoint, manager, dataType);
 			RotaryEmbedding rotaryEmbedding = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta(),
-					maxPositions, dataType);
+					config.ropeScaling(), maxPositions, dataType);
 			return new LlamaModel(config, manager, dataType, weights, rotaryEmbedding, maxPositions);
 		}
 		catch (RuntimeException ex) {

@@ -7,6 +7,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.embeddedllm.model.RopeScaling;
+
 /**
  * Rotary position embedding in the Hugging Face convention ({@code rotate_half}): dimension
  * i of a head is rotated together with dimension i + D/2, at angle
@@ -24,11 +28,15 @@ final class RotaryEmbedding implements AutoCloseable {
 
 	private final NDArray sin;
 
-	RotaryEmbedding(NDManager manager, int headDim, double theta, int maxPositions, DataType dataType) {
+	RotaryEmbedding(NDManager manager, int headDim, double theta, @Nullable RopeScaling scaling, int maxPositions,
+			DataType dataType) {
 		int half = headDim / 2;
 		float[] inverseFrequencies = new float[half];
 		for (int i = 0; i < half; i++) {
 			inverseFrequencies[i] = (float) (1.0 / Math.pow(theta, (float) (2 * i) / headDim));
+		}
+		if (scaling != null) {
+			scaling.apply(inverseFrequencies);
 		}
 
 		float[] cosTable = new float[maxPositions * headDim];

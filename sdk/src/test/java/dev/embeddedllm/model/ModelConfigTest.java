@@ -48,10 +48,42 @@ class ModelConfigTest {
 	}
 
 	@Test
-	void parse_ropeScaling_isRejected() {
-		assertThatThrownBy(() -> parse("LlamaForCausalLM", ", \"rope_scaling\": {\"rope_type\": \"llama3\"}"))
+	void parse_unsupportedRopeScaling_isRejected() {
+		assertThatThrownBy(() -> parse("LlamaForCausalLM", ", \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4}"))
 			.isInstanceOf(ModelLoadException.class)
-			.hasMessageContaining("rope_scaling");
+			.hasMessageContaining("'yarn'")
+			.hasMessageContaining("linear and llama3");
+	}
+
+	@Test
+	void ropeScaling_llama3_scalesLowFrequencies() {
+		ModelConfig config = parse("LlamaForCausalLM", ", \"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 32.0,"
+				+ " \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 8192}");
+		float[] frequencies = new float[32];
+		for (int i = 0; i < frequencies.length; i++) {
+			frequencies[i] = (float) (1.0 / Math.pow(500000.0, (float) (2 * i) / 64));
+		}
+
+		config.ropeScaling().apply(frequencies);
+
+		// Expected values from the formula of transformers' _compute_llama3_parameters, in
+		// float64: index 10 (wavelength 379) is kept, 16 (4443) is blended, 20 and 31 (above
+		// 8192) are divided by the factor 32.
+		assertThat(frequencies[0]).isEqualTo(1.0f);
+		assertThat(frequencies[10]).isCloseTo(0.016560440883040428f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+		assertThat(frequencies[16]).isCloseTo(0.00042955679656939616f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+		assertThat(frequencies[20]).isCloseTo(8.570255886297673e-06f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+		assertThat(frequencies[31]).isCloseTo(9.418306490260875e-08f, org.assertj.core.data.Percentage.withPercentage(1e-4));
+	}
+
+	@Test
+	void ropeScaling_linear_dividesByFactor() {
+		ModelConfig config = parse("LlamaForCausalLM", ", \"rope_scaling\": {\"type\": \"linear\", \"factor\": 4}");
+		float[] frequencies = { 1.0f, 0.5f };
+
+		config.ropeScaling().apply(frequencies);
+
+		assertThat(frequencies).containsExactly(0.25f, 0.125f);
 	}
 
 }
