@@ -38,6 +38,10 @@ import dev.embeddedllm.InvalidRequestException;
  * today's date instead, because Jinjava does not report registered functions as defined;
  * the rendered text is the same as transformers' for the {@code "%d %b %Y"} format those
  * templates use.
+ *
+ * <p>
+ * NOTE: Jinjava's {@code tojson} writes compact JSON and ignores {@code indent}, unlike
+ * transformers; the tested templates use it only in their tool-calling branches.
  */
 public final class ChatTemplate {
 
