@@ -29,7 +29,7 @@ import dev.embeddedllm.ModelLoadException;
  * before any tensor data is read: the header must fit in the file and stay below
  * {@link #MAX_HEADER_BYTES}, each tensor's offsets must lie inside the data section, and
  * its byte length must equal the element count times the dtype size. A malformed file
- * therefore raises {@link SafetensorsException} instead of allocating what the header asks.
+ * therefore raises {@link SafetensorsException} instead of allocating the sizes its header claims.
  *
  * <p>
  * Tensor data is memory-mapped, not copied, until the caller copies it into the runtime.

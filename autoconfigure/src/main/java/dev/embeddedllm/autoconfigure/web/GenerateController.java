@@ -64,7 +64,7 @@ public class GenerateController {
 			// An empty input is valid: a raw completion then starts from BOS alone.
 			String input = body.input();
 			if (input == null) {
-				throw new InvalidRequestException("input", "Missing input: send the text to answer in the field"
+				throw new InvalidRequestException("input", "Missing input: send the user message or the text to complete in the field"
 						+ " 'input', or a prompt template name in 'template' with its 'variables'.");
 			}
 			request = chat ? GenerationRequest.ofMessages(List.of(ChatMessage.user(input)), options)
@@ -99,7 +99,7 @@ public class GenerateController {
 	}
 
 	/**
-	 * Answers other HTTP methods on the endpoint with 405 in the OpenAI error shape.
+	 * Rejects other HTTP methods on the endpoint with 405 in the OpenAI error shape.
 	 */
 	@RequestMapping(path = "/api/generate",
 			method = { RequestMethod.GET, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE })

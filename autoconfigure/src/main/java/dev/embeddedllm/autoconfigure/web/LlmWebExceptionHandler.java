@@ -43,6 +43,7 @@ public class LlmWebExceptionHandler {
 		boolean generate = GenerateController.class.isAssignableFrom(handler.getBeanType());
 		String param = (generate && (ex.getField().equals("prompt") || ex.getField().equals("messages"))) ? "input"
 				: ex.getField();
+		logger.debug("Rejected request to {}: {}", handler.getMethod().getName(), ex.getMessage());
 		return ResponseEntity.badRequest().body(ErrorBody.of(ex.getMessage(), "invalid_request_error", param, null));
 	}
 

@@ -92,7 +92,7 @@ public class PromptInspectionController {
 	}
 
 	/**
-	 * Answers other HTTP methods on these endpoints with 405 in the OpenAI error shape.
+	 * Rejects other HTTP methods on these endpoints with 405 in the OpenAI error shape.
 	 */
 	@RequestMapping(path = { "/apply-template", "/tokenize", "/detokenize" },
 			method = { RequestMethod.GET, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE })
