@@ -1,7 +1,7 @@
 package dev.embeddedllm;
 
 /**
- * Why a generation ended, with the values OpenAI-style APIs use.
+ * Reason a generation ended, with the values OpenAI-style APIs use.
  */
 public enum FinishReason {
 

@@ -4,8 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Customer-support chatbot backend: the starter's {@code POST /api/generate} answers from
- * the model at {@code llm.model.path}, loaded into this JVM at startup.
+ * Customer-support chatbot backend: the starter's {@code POST /api/generate} generates replies
+ * with the model at {@code llm.model.path}, loaded into this JVM at startup.
  */
 @SpringBootApplication
 public class ChatbotApplication {

@@ -121,6 +121,15 @@ class TinyLlamaGenerateIT {
 	}
 
 	@Test
+	void hugeMaxTokensIsRejectedWithSentValue() throws Exception {
+		Reply reply = post(this.port, "/api/generate", "{\"input\": \"Hi\", \"max_tokens\": 100000000000000000000}");
+
+		assertThat(reply.status()).isEqualTo(400);
+		assertThat(reply.body().path("error").path("param").asString()).isEqualTo("max_tokens");
+		assertThat(reply.body().path("error").path("message").asString()).contains("100000000000000000000");
+	}
+
+	@Test
 	void emptyStopStringIsRejectedShowingIt() throws Exception {
 		Reply reply = post(this.port, "/api/generate", Map.of("input", "Hi", "stop", List.of("")));
 

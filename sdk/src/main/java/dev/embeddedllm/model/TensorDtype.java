@@ -21,7 +21,7 @@ public enum TensorDtype {
 	}
 
 	/**
-	 * Whether the runtime can load weights of this type: F32, F16 and BF16.
+	 * Returns whether the runtime can load weights of this type: F32, F16 and BF16.
 	 */
 	public boolean isSupportedWeightType() {
 		return this == F32 || this == F16 || this == BF16;

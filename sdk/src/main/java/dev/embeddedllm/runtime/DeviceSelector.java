@@ -16,9 +16,9 @@ public final class DeviceSelector {
 	}
 
 	/**
-	 * Resolves {@code auto} (the first GPU when the engine sees one, else the CPU),
+	 * Resolves {@code auto} (the first GPU when the engine detects one, else the CPU),
 	 * {@code cpu}, {@code gpu}, {@code cuda} or {@code gpu:N} / {@code cuda:N}.
-	 * @throws LlmException if the value is unknown or names a GPU the engine does not see
+	 * @throws LlmException if the value is unknown or names a GPU the engine does not detect
 	 */
 	public static Device select(Engine engine, String setting) {
 		String value = setting.trim().toLowerCase(Locale.ROOT);
@@ -32,7 +32,7 @@ public final class DeviceSelector {
 		if (value.startsWith("gpu") || value.startsWith("cuda")) {
 			int index = parseGpuIndex(setting, value);
 			if (index >= gpuCount) {
-				throw new LlmException("Invalid device '" + setting + "': the PyTorch engine sees " + gpuCount
+				throw new LlmException("Invalid device '" + setting + "': the PyTorch engine detects " + gpuCount
 						+ " GPU(s). Use device 'cpu' or 'auto', or install DJL's CUDA native library.");
 			}
 			return Device.gpu(index);

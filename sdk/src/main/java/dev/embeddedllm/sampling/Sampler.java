@@ -8,11 +8,11 @@ import java.util.SplittableRandom;
  *
  * <p>
  * Temperature 0 is greedy decoding: the largest logit wins, the lowest id on a tie. Otherwise
- * the logits are divided by the temperature, the top-k filter keeps the k largest, the
- * softmax turns them into probabilities, the top-p (nucleus) filter keeps the smallest set
- * of most likely tokens whose mass reaches p, and a token is drawn from what is left in
- * proportion to its probability. The order of the filters is the one Hugging Face's
- * {@code generate} applies. Candidates are sorted once per step: each candidate's logit
+ * the logits are divided by the temperature and the top-k filter keeps the k largest. The
+ * softmax turns them into probabilities, and the top-p (nucleus) filter keeps the smallest
+ * set of most likely tokens whose mass reaches p. A token is then drawn from what is left in
+ * proportion to its probability. The filters run in the order Hugging Face's
+ * {@code generate} applies them. Candidates are sorted once per step: each candidate's logit
  * and id are packed into one {@code long} so that a primitive sort orders them.
  *
  * <p>

@@ -116,7 +116,7 @@ class GoldenParityIT {
 
 	/**
 	 * Reports the first diverging step with the logits of both tokens, so a near-tie (a gap
-	 * below 1e-3) can be told apart from a real numerical error.
+	 * below 1e-3) can be distinguished from a real numerical error.
 	 */
 	private static String describeMismatch(LocalLlmClient client, Golden golden, int[] actual) {
 		int step = 0;

@@ -1,5 +1,6 @@
 package dev.embeddedllm.autoconfigure.web;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -40,14 +41,14 @@ public class GenerateController {
 
 	@PostMapping(path = "/api/generate", produces = "application/json")
 	public GenerateResponseBody generate(@RequestBody GenerateRequestBody body) {
-		Long maxTokens = wholeNumber("max_tokens", body.maxTokens());
-		Long topK = wholeNumber("top_k", body.topK());
+		Long maxTokens = wholeNumber("max_tokens", body.maxTokens(), Integer.MIN_VALUE, Integer.MAX_VALUE);
+		Long topK = wholeNumber("top_k", body.topK(), Integer.MIN_VALUE, Integer.MAX_VALUE);
 		GenerationOptions options = GenerationOptions.builder()
 			.temperature(body.temperature())
-			.maxTokens(saturatedInt(maxTokens))
+			.maxTokens((maxTokens != null) ? maxTokens.intValue() : null)
 			.topP(body.topP())
-			.topK(saturatedInt(topK))
-			.seed(wholeNumber("seed", body.seed()))
+			.topK((topK != null) ? topK.intValue() : null)
+			.seed(wholeNumber("seed", body.seed(), Long.MIN_VALUE, Long.MAX_VALUE))
 			.stop(body.stop())
 			.build();
 		boolean chat = this.client.modelInfo().hasChatTemplate();
@@ -64,8 +65,8 @@ public class GenerateController {
 			// An empty input is valid: a raw completion then starts from BOS alone.
 			String input = body.input();
 			if (input == null) {
-				throw new InvalidRequestException("input", "Missing input: send the user message or the text to complete in the field"
-						+ " 'input', or a prompt template name in 'template' with its 'variables'.");
+				throw new InvalidRequestException("input", "Missing input: send the user message or the text to"
+						+ " complete in the field 'input', or a prompt template name in 'template' with its 'variables'.");
 			}
 			request = chat ? GenerationRequest.ofMessages(List.of(ChatMessage.user(input)), options)
 					: GenerationRequest.ofPrompt(input, options);
@@ -74,28 +75,28 @@ public class GenerateController {
 	}
 
 	/**
-	 * Returns a JSON number as a whole number, rejecting fractions such as 1.5 that Jackson
-	 * would otherwise truncate.
+	 * Returns a JSON number as a whole number in [min, max], rejecting fractions such as 1.5
+	 * that Jackson would otherwise truncate and values that would overflow.
 	 */
-	private static @Nullable Long wholeNumber(String field, @Nullable Number value) {
+	private static @Nullable Long wholeNumber(String field, @Nullable Number value, long min, long max) {
 		if (value == null) {
 			return null;
 		}
-		double asDouble = value.doubleValue();
-		if (value instanceof Double || value instanceof Float || value instanceof java.math.BigDecimal) {
-			if (asDouble != Math.rint(asDouble) || Double.isInfinite(asDouble) || Math.abs(asDouble) > Long.MAX_VALUE) {
-				throw new InvalidRequestException(field, "Invalid " + field + " " + value + ": it must be a whole number.");
-			}
-			return (long) asDouble;
+		BigDecimal exact;
+		try {
+			exact = new BigDecimal(value.toString());
 		}
-		return value.longValue();
-	}
-
-	private static @Nullable Integer saturatedInt(@Nullable Long value) {
-		if (value == null) {
-			return null;
+		catch (NumberFormatException ex) {
+			throw new InvalidRequestException(field, "Invalid " + field + " " + value + ": it must be a whole number.");
 		}
-		return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+		if (exact.stripTrailingZeros().scale() > 0) {
+			throw new InvalidRequestException(field, "Invalid " + field + " " + value + ": it must be a whole number.");
+		}
+		if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+			throw new InvalidRequestException(field,
+					"Invalid " + field + " " + value + ": it must be between " + min + " and " + max + ".");
+		}
+		return exact.longValueExact();
 	}
 
 	/**
